@@ -1,0 +1,82 @@
+"""A real server on 127.0.0.1 with a database of its own, for concurrency tests.
+
+The per-test rollback of conftest binds every session to one connection, which
+is right for ordinary tests but would serialise (or corrupt) truly concurrent
+requests. These tests get a fresh database — a SQLite file, or a new PostgreSQL
+database beside the one in DATABASE_URL — and a threaded WSGI server.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from server import create_app
+
+
+@contextmanager
+def fresh_database(tmp: Path) -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp / 'live.db'}"
+        return
+    import psycopg
+
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"xuncha_live_{uuid.uuid4().hex[:8]}"
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def live_server(tmp: Path) -> Iterator[str]:
+    """Serve a seeded app; yield its base URL."""
+    with fresh_database(tmp) as database_url:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SECRET_KEY": "live-secret",
+                "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{tmp / 'photos'}",
+                "XUNCHA_DEMO": True,
+            }
+        )
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            from server.demo.seed import seed_reference_data
+            from server.extensions import db
+
+            upgrade()
+            seed_reference_data()
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+            from server.notifications.background import stop_background
+
+            stop_background(app)  # a delivery still running would hold a connection past dispose()
+            with app.app_context():
+                from server.extensions import db
+
+                db.session.remove()
+                db.engine.dispose()
