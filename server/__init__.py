@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         "photos",
         "reports",
         "open311",
+        "map",
         "notifications",
     ):
         views = importlib.import_module(f"server.{package}.views")  # its routes attach to the package's bp

@@ -9,6 +9,7 @@ def register_commands(app: Flask) -> None:
     from server.auth.commands import create_user
     from server.deadlines.commands import calendar_cli
     from server.demo.commands import seed_categories, seed_demo
+    from server.map.commands import map_cli, seed_bench
     from server.notifications.commands import notifications_cli, tick
     from server.orgs.commands import import_boundaries
 
@@ -18,6 +19,8 @@ def register_commands(app: Flask) -> None:
         seed_categories,
         import_boundaries,
         calendar_cli,
+        seed_bench,
+        map_cli,
         tick,
         notifications_cli,
     ):

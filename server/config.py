@@ -104,6 +104,12 @@ def load_config(root: Path) -> dict[str, Any]:
         "OPEN311_MEDIA_HOSTS": os.environ.get("OPEN311_MEDIA_HOSTS", ""),
         # Shown in discovery.json.
         "OPEN311_CONTACT": os.environ.get("OPEN311_CONTACT", ""),
+        # --- Map (issue #6) ---
+        # GET /api/v1/map/issues sends single issues while the viewport's grid cells hold
+        # at most this many matching issues, and grid clusters above it.
+        "MAP_CLUSTER_THRESHOLD": int(os.environ.get("MAP_CLUSTER_THRESHOLD", "300")),
+        # Size of a cluster grid cell on screen, in pixels: 32, 64 or 128 (a power of two).
+        "MAP_CLUSTER_CELL_PX": _cell_px(os.environ.get("MAP_CLUSTER_CELL_PX", "64")),
         # --- Deadline reminders, escalation and notifications (issue #7) ---
         # Links in outbound messages (WeCom, DingTalk, e-mail) point here.
         "XUNCHA_PUBLIC_URL": os.environ.get("XUNCHA_PUBLIC_URL", "http://127.0.0.1:5000"),
@@ -137,6 +143,14 @@ def load_config(root: Path) -> dict[str, Any]:
         "SMTP_SSL": _bool("SMTP_SSL", False),  # implicit TLS, e.g. port 465
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
     }
+
+
+def _cell_px(value: str) -> int:
+    """The map's cluster cell size: a power of two from 16 to 256 pixels (grid levels follow tile zooms)."""
+    px = int(value)
+    if px not in (16, 32, 64, 128, 256):
+        raise ValueError(f"MAP_CLUSTER_CELL_PX must be 16, 32, 64, 128 or 256, not {value}")
+    return px
 
 
 def _database_url(instance: Path) -> str:

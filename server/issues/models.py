@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -38,6 +38,12 @@ class Issue(BaseModel):
         *(CheckConstraint(sql, name=name) for name, sql in _STATUS_INVARIANTS.items()),
         Index("ix_issues_status_deadline", "status", "deadline_at"),
         Index("ix_issues_lat_lon", "lat", "lon"),
+        # The map's viewport index (server/map/): key ranges first, then what the map filters, sums
+        # and selects on, so that a viewport is read from the index alone (index-only on PostgreSQL).
+        Index(
+            "ix_issues_geokey",
+            *("geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +56,8 @@ class Issue(BaseModel):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+    # The map's Z-order key of the point (server/map/geo.py), kept by server/map/counts.py on flush.
+    geokey: Mapped[int | None] = mapped_column(BigInteger)
     location_text: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=Status.REPORTED)

@@ -1,0 +1,43 @@
+"""HTTP handler for the map: parse, call the operation, answer GeoJSON."""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+
+from server.auth.session import require_user
+from server.db import utcnow
+from server.map import bp
+from server.map.operations import map_issues, map_view
+from server.map.schemas import MapArgsSchema
+from server.schemas import load_args
+
+
+@bp.get("/map/issues")
+def issues() -> Response:
+    """Issues on the map, clustered when dense.
+    ---
+    get:
+      summary: The visible issues of a viewport as GeoJSON; grid clusters when dense
+      description: >
+        Single issues (Point features with status, category, is_overdue, deadline,
+        community, thumbnail) when the viewport's grid cells hold at most
+        MAP_CLUSTER_THRESHOLD matching issues; otherwise one Point feature per grid
+        cell at its centre of mass, with count, overdue_count and the cell's bbox.
+        Default status filter: reported, assigned, rectified. The grid follows
+        Leaflet's tiles (MAP_CLUSTER_CELL_PX pixels a cell at the zoom asked); a
+        box wider or higher than 4096 px at that zoom is served at a lower one.
+        Coordinates are WGS-84 (convert to GCJ-02 for AMap-style tiles at
+        display time).
+      parameters:
+        - in: query
+          schema: MapArgsSchema
+      responses:
+        200:
+          description: "a FeatureCollection with meta {mode: issues|clusters, zoom, grid_level, total, overdue}"
+          content:
+            application/geo+json: {}
+        422: {description: a bad bbox, zoom or status}
+    """
+    user = require_user()
+    collection = map_issues(user, map_view(load_args(MapArgsSchema())), utcnow())
+    return current_app.response_class(current_app.json.dumps(collection), mimetype="application/geo+json")
