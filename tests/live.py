@@ -41,6 +41,12 @@ def fresh_database(tmp: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def web_dist() -> dict[str, str]:
+    """XUNCHA_TEST_WEB_DIST serves another build of the web app (say, one per parallel worker)."""
+    path = os.environ.get("XUNCHA_TEST_WEB_DIST")
+    return {"WEB_DIST_DIR": path} if path else {}
+
+
 @contextmanager
 def live_server(tmp: Path) -> Iterator[str]:
     """Serve a seeded app; yield its base URL."""
@@ -52,6 +58,7 @@ def live_server(tmp: Path) -> Iterator[str]:
                 "SECRET_KEY": "live-secret",
                 "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{tmp / 'photos'}",
                 "XUNCHA_DEMO": True,
+                **web_dist(),
             }
         )
         with app.app_context():

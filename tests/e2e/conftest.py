@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"!!! chromium not found at {CHROMIUM}: browser tests NOT run (apt-get install chromium)")
-    if not (ROOT / "web" / "dist" / "index.html").exists():
+    if not (Path(os.environ.get("XUNCHA_TEST_WEB_DIST", ROOT / "web" / "dist")) / "index.html").exists():
         pytest.fail("web/dist is not built: run `make test` (it builds the app) or `cd web && npm run build`")
     from playwright.sync_api import sync_playwright
 

@@ -1,4 +1,6 @@
 // English: the same keys as zh-CN.ts (the type below makes a missing key a compile error).
+import * as mapArea from './areas/map'
+import * as rankArea from './areas/rank'
 import type { MessageSchema } from './zh-CN'
 
 const en: MessageSchema = {
@@ -316,6 +318,8 @@ const en: MessageSchema = {
   categoryIcons: {
     label: '{group}: {name}',
   },
+  map: mapArea.en,
+  rank: rankArea.en,
 }
 
 export default en

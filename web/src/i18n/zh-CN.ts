@@ -1,4 +1,8 @@
 // Every string a person sees, in Chinese (the default). en.ts has exactly the same keys.
+// Larger screens keep theirs in areas/*.ts (zh and en side by side) and are mounted here.
+import * as mapArea from './areas/map'
+import * as rankArea from './areas/rank'
+
 const zhCN = {
   app: {
     name: '巡查',
@@ -314,6 +318,8 @@ const zhCN = {
   categoryIcons: {
     label: '{group}：{name}',
   },
+  map: mapArea.zh,
+  rank: rankArea.zh,
 }
 
 export type MessageSchema = typeof zhCN

@@ -11,10 +11,14 @@ declare module 'vue-router' {
     roles?: Role[]
     /** Shows the bottom tab bar. */
     tab?: boolean
+    /** Uses the whole width of a desktop screen (the supervisor's desk), not the phone column. */
+    wide?: boolean
   }
 }
 
 const REPORTERS: Role[] = ['inspector', 'supervisor']
+/** Who sits at the supervisor's desk: the map and the league table. */
+const DESK: Role[] = ['supervisor', 'admin', 'street_staff']
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
@@ -27,6 +31,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/dispatch', name: 'dispatch', component: () => import('@/views/DispatchView.vue'), meta: { roles: ['supervisor'], tab: true } },
   { path: '/extensions', name: 'extensions', component: () => import('@/views/ExtensionsView.vue'), meta: { roles: ['supervisor'], tab: true } },
   { path: '/outbox', name: 'outbox', component: () => import('@/views/OutboxView.vue'), meta: { tab: true } },
+  { path: '/desk/map', name: 'desk-map', component: () => import('@/desk/map/MapDeskView.vue'), meta: { roles: DESK, tab: true, wide: true } },
+  { path: '/desk/rank', name: 'desk-rank', component: () => import('@/desk/rank/RankView.vue'), meta: { roles: DESK, tab: true } },
   { path: '/me', name: 'me', component: () => import('@/views/MeView.vue'), meta: { tab: true } },
   { path: '/issues/:id', name: 'issue', component: () => import('@/views/IssueDetailView.vue'), props: true },
   {
