@@ -12,7 +12,7 @@ PORT ?= 5000
 export FLASK_APP := server
 export HOST PORT
 
-.PHONY: run test test-only lint fmt bench lighthouse bench-photos test-s3 s3-stop venv web db clean help chromium fonts
+.PHONY: run test test-only lint fmt bench lighthouse bench-photos bench-map test-s3 s3-stop venv web db clean help chromium fonts
 
 help:
 	@echo "make run    install everything and serve the demo city at http://$(HOST):$(PORT)"
@@ -96,10 +96,16 @@ fmt: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check --fix server tests bench
 
 # Benchmarks print figures side by side; they never assert a time.
-bench: lighthouse bench-photos
+bench: lighthouse bench-photos bench-map
 
 bench-photos: $(VENV)/.stamp-dev
 	$(PY) bench/photos.py
+
+# The map at city scale (issue #6): 1M synthetic issues on SQLite and, when it answers on
+# 127.0.0.1:5432, PostgreSQL; a few minutes per database. BENCH_ISSUES=100000 for a quick look.
+BENCH_ISSUES ?= 1000000
+bench-map: $(VENV)/.stamp-dev
+	$(PY) bench/map.py --issues $(BENCH_ISSUES)
 
 # The photo and API-loop tests against a real S3 service (OpenStack Swift's S3 API on 127.0.0.1:8080).
 test-s3: $(VENV)/.stamp-dev fonts

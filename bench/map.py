@@ -18,6 +18,7 @@ Each figure is the median over repeated runs. It prints figures; it asserts noth
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import statistics
@@ -251,6 +252,7 @@ def time_http(app: Any, requests_per_scenario: int) -> dict[str, str]:
 
     from server.map.seed import box
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would bury the figures
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -354,12 +356,12 @@ def print_table(results: dict[str, dict[str, str]], issues: int) -> None:
     print(f"Map benchmark: {issues:,} issues over 30 x 30 km around 26.9N 112.6E, as the city supervisor")
     print(f"(anchors from issue #6: viewport {ANCHORS['viewport']}; whole city {ANCHORS['city']})")
     print()
-    print(f"{'':52}" + "".join(f"{n:>34}" for n in names))
+    print(f"{'':52}" + "".join(f"{n:>44}" for n in names))
     for label, key in ROWS:
         if key is None:
             print(label)
             continue
-        print(f"{label:52}" + "".join(f"{results[n].get(key, '-'):>34}" for n in names))
+        print(f"{label:52}" + "".join(f"{results[n].get(key, '-'):>44}" for n in names))
 
 
 if __name__ == "__main__":

@@ -318,8 +318,10 @@ def compact(connection: Connection, this_hour: int) -> int:
     few milliseconds it takes: a change landing between the sum and the delete
     of a past hour would be lost.
     """
-    _lock(connection, "map_dues")
     past = and_(dues_table.c.due_hour > PAST_HOUR, dues_table.c.due_hour < this_hour)
+    if not _row_count(connection, dues_table, past):
+        return 0  # the common case of a minute's tick: no hour has ended since the last run
+    _lock(connection, "map_dues")
     folded = _row_count(connection, dues_table, past)
     if folded:
         d = dues_table.c

@@ -22,6 +22,7 @@ from server.errors import ValidationFailed
 from server.extensions import db
 from server.issues.states import Status
 from server.map.clusters import Cluster, counts_can_answer, grid_by_group_by, grid_from_counts
+from server.map.counts import compact, due_hour
 from server.map.geo import BBox, zoom_for
 from server.map.queries import OPEN_STATUSES, MapFilters, count_in_viewport, single_issues
 from server.map.schemas import cluster_feature, is_overdue, issue_feature
@@ -114,3 +115,10 @@ def _meta(view: MapView, level: int, mode: str, total: int, overdue: int) -> dic
 def _thumbnail(photos: list[Photo]) -> str | None:
     before = [p for p in photos if p.kind == "before"] or photos
     return photo_urls(before[0])["thumb"] if before else None
+
+
+def compact_counts(now: datetime) -> int:
+    """The counts' hourly housekeeping, for the scheduler's tick; cheap when no hour has ended."""
+    folded = compact(db.session.connection(), due_hour(now))
+    db.session.commit()
+    return folded

@@ -55,7 +55,19 @@ def run_tick(now: datetime) -> TickReport:
         raise
     report = TickReport(now, len(published.notification_ids), len(published.delivery_ids))
     report.delivery = deliver_due(now)
+    _housekeeping(now)
     return report
+
+
+def _housekeeping(now: datetime) -> None:
+    """Periodic upkeep of other packages that rides on the same clock; its failure never fails the tick."""
+    from server.map.operations import compact_counts  # the map's past due hours, folded hourly
+
+    try:
+        compact_counts(now)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("compacting the map counts failed")
 
 
 def apply_rules(now: datetime) -> Published:

@@ -155,3 +155,18 @@ def test_compaction_folds_past_days_and_changes_no_total(
     assert db.session.scalar(past_days) == 1  # only the future hour is left unfolded
     assert stored_counts() == before
     assert_counts_match_issues()
+
+
+def test_the_scheduler_tick_compacts_once_an_hour_has_ended(make_issue: Callable[..., Issue]) -> None:
+    from server.notifications.tick import run_tick
+
+    now = utcnow()
+    make_issue(26.86, 112.60, deadline_at=now - timedelta(hours=3))
+    make_issue(26.86, 112.60, deadline_at=now + timedelta(days=2))
+    unfolded = select(func.count()).where(MapDue.due_hour != PAST_HOUR, MapDue.due_hour < counts.due_hour(now))
+    assert db.session.scalar(unfolded) > 0
+    before = stored_counts()
+    run_tick(now)
+    assert db.session.scalar(unfolded) == 0
+    assert stored_counts() == before
+    assert counts.compact(db.session.connection(), counts.due_hour(now)) == 0  # nothing left: no lock taken
