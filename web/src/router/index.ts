@@ -33,6 +33,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/outbox', name: 'outbox', component: () => import('@/views/OutboxView.vue'), meta: { tab: true } },
   { path: '/desk/map', name: 'desk-map', component: () => import('@/desk/map/MapDeskView.vue'), meta: { roles: DESK, tab: true, wide: true } },
   { path: '/desk/rank', name: 'desk-rank', component: () => import('@/desk/rank/RankView.vue'), meta: { roles: DESK, tab: true } },
+  { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue'), meta: { tab: true } },
   { path: '/me', name: 'me', component: () => import('@/views/MeView.vue'), meta: { tab: true } },
   { path: '/issues/:id', name: 'issue', component: () => import('@/views/IssueDetailView.vue'), props: true },
   {
