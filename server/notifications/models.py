@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import UTCDateTime, one_of, utcnow
 from server.extensions import BaseModel
+from server.issues.models import Issue
 from server.orgs.models import OrgUnit
 
 KEY_LENGTH = 160
@@ -83,6 +84,8 @@ class Notification(BaseModel):
     link: Mapped[str] = mapped_column(String(200), default="")  # in-app path, e.g. /issues/<public_id>
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    issue: Mapped[Issue | None] = relationship()  # list_notifications loads it with the page
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} user={self.user_id}>"

@@ -13,10 +13,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from server.auth.models import Role, User
 from server.errors import NotFound, RoleNotAllowed, ValidationFailed
 from server.extensions import db
+from server.issues.models import Issue
 from server.notifications.channels import Target, sender_for
 from server.notifications.messages import absolute_link
 from server.notifications.models import ChannelKind, Notification, NotificationChannel
@@ -45,6 +47,8 @@ def list_notifications(user: User, *, unread_only: bool = False, page: int = 1, 
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    issue = selectinload(Notification.issue).options(joinedload(Issue.category), joinedload(Issue.community))
+    query = query.options(issue)
     items = db.session.scalars(query.order_by(Notification.id.desc()).offset((page - 1) * per_page).limit(per_page))
     return Page(list(items), total, page, per_page)
 

@@ -15,6 +15,19 @@ class NotificationListArgsSchema(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+def _issue_summary(notification: Notification) -> dict[str, Any] | None:
+    issue = notification.issue if notification.issue_id is not None else None
+    if issue is None:
+        return None
+    category = issue.category
+    return {
+        "id": issue.public_id,
+        "category": {"code": category.code, "name_zh": category.name_zh, "name_en": category.name_en},
+        "location_text": issue.location_text,
+        "community": {"id": issue.community.id, "name": issue.community.name} if issue.community else None,
+    }
+
+
 class NotificationSchema(Schema):
     """One message; ``title``/``body`` in the client's language, both languages alongside."""
 
@@ -30,6 +43,10 @@ class NotificationSchema(Schema):
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     is_read = fields.Function(lambda n: n.read_at is not None)
+    issue = fields.Function(
+        _issue_summary,
+        metadata={"description": "its issue: {id, category {code, name_zh, name_en}, location_text, community}"},
+    )
 
 
 class ChannelSchema(Schema):

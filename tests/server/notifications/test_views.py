@@ -36,6 +36,25 @@ def test_list_newest_first_with_unread_count(two_messages: Issue, staff_jinlong:
     assert set(item) >= {"id", "kind", "title", "body", "title_en", "body_en", "created_at", "read_at"}
 
 
+def test_each_message_names_its_issue_in_a_fixed_number_of_queries(
+    two_messages: Issue, staff_jinlong: Any, make_issue: Callable[..., Issue], tick: Tick, query_counter: Any
+) -> None:
+    with query_counter() as two:
+        items = staff_jinlong.get("/api/v1/notifications").get_json()["items"]
+    assert items[0]["issue"] == {
+        "id": two_messages.public_id,
+        "category": {"code": "paperwork", "name_zh": "台账资料不规范", "name_en": "Records not up to standard"},
+        "location_text": two_messages.location_text,
+        "community": {"id": unit("jinlong").id, "name": "金龙社区"},
+    }
+    more = [make_issue() for _ in range(3)]
+    tick(min(i.deadline_at for i in more if i.deadline_at) - timedelta(hours=12))
+    with query_counter() as many:
+        items = staff_jinlong.get("/api/v1/notifications").get_json()["items"]
+    assert len(items) > 2
+    assert many.n == two.n  # the issues come with the page, not one query each
+
+
 def test_english_on_request(two_messages: Issue, staff_jinlong: Any) -> None:
     body = staff_jinlong.get("/api/v1/notifications", headers={"Accept-Language": "en"}).get_json()
     assert body["items"][0]["title"].startswith("Deadline approaching: Records not up to standard")

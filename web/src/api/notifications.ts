@@ -43,6 +43,15 @@ export interface Notification {
   created_at: string
   read_at: string | null
   is_read: boolean
+  /** The issue it is about (none for a digest). */
+  issue: NotificationIssue | null
+}
+
+export interface NotificationIssue {
+  id: string
+  category: { code: string; name_zh: string; name_en: string }
+  location_text: string
+  community: { id: number; name: string } | null
 }
 
 export interface NotificationPage extends Page<Notification> {

@@ -32,6 +32,7 @@ const message = (id: number, read = false): Notification => ({
   created_at: '2025-11-23T09:00:00Z',
   read_at: read ? '2025-11-23T10:00:00Z' : null,
   is_read: read,
+  issue: null,
 })
 
 const pageOf = (ids: number[], total: number, unread: number, n = 1): NotificationPage => ({
