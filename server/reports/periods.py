@@ -79,10 +79,11 @@ def period_from_args(first: date | None, last: date | None, now: datetime) -> Pe
     return Period(first, last)
 
 
-def iso_weeks(count: int, now: datetime) -> list[Period]:
-    """The last ``count`` ISO weeks (Monday to Sunday, local), the current one last."""
+def iso_weeks(count: int, now: datetime, last: date | None = None) -> list[Period]:
+    """``count`` ISO weeks (Monday to Sunday, local), the one holding ``last`` (default: today) last."""
     today = local_today(now)
-    monday = today - timedelta(days=today.weekday())
+    day = min(last, today) if last is not None else today
+    monday = day - timedelta(days=day.weekday())
     return [
         Period(monday - timedelta(weeks=n), monday - timedelta(weeks=n) + timedelta(days=6))
         for n in range(count - 1, -1, -1)

@@ -21,6 +21,8 @@ class PeriodArgsSchema(Schema):
 class TrendArgsSchema(Schema):
     weeks = fields.Integer(load_default=8, validate=validate.Range(min=1, max=52))
     community_id = fields.Integer(load_default=None)
+    # The last week is the one holding this local date (default: the current week; a later date counts as today).
+    last = fields.Date(data_key="to", load_default=None)
 
 
 class IssueFilterArgsSchema(PeriodArgsSchema):

@@ -71,7 +71,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -310,9 +310,11 @@ def _totals(tallies: Iterable[Tally], unassigned: Tally | None) -> dict[str, Any
 # ------------------------------------------------------------------ trend
 
 
-def weekly_trend(user: User, weeks: int, now: datetime, community_id: int | None = None) -> list[dict[str, Any]]:
-    """Found vs closed per ISO week (local), the current week last, from the event log."""
-    periods = iso_weeks(weeks, now)
+def weekly_trend(
+    user: User, weeks: int, now: datetime, community_id: int | None = None, last: date | None = None
+) -> list[dict[str, Any]]:
+    """Found vs closed per ISO week (local), the week holding ``last`` (default: this week) last, from the event log."""
+    periods = iso_weeks(weeks, now, last)
     scope = {c.id for c in communities_under(user.org_unit)}
     if community_id is not None:
         scope &= {community_id}

@@ -94,7 +94,7 @@ def trend() -> Response:
     """
     user = require_user()
     args = load_args(TrendArgsSchema())
-    return jsonify(dump_trend(weekly_trend(user, args["weeks"], utcnow(), args["community_id"])))
+    return jsonify(dump_trend(weekly_trend(user, args["weeks"], utcnow(), args["community_id"], args["last"])))
 
 
 def _league(build: Any) -> Response:

@@ -109,6 +109,17 @@ def test_trend_endpoint(supervisor: Any) -> None:
     assert supervisor.get("/api/v1/stats/trend?weeks=0").status_code == 422
 
 
+@pytest.mark.usefixtures("recent")
+def test_trend_ends_with_the_week_asked_for(supervisor: Any) -> None:
+    now = supervisor.get("/api/v1/stats/trend?weeks=4").get_json()["weeks"]
+    earlier = supervisor.get(f"/api/v1/stats/trend?weeks=4&to={now[1]['to']}").get_json()["weeks"]
+    assert earlier[-1]["week"] == now[1]["week"]  # the week holding `to` comes last
+    assert earlier[-2:] == now[:2]  # the same weeks give the same figures
+    future = supervisor.get("/api/v1/stats/trend?weeks=4&to=2999-01-01").get_json()["weeks"]
+    assert future == now  # a later date counts as today
+    assert supervisor.get("/api/v1/stats/trend?to=yesterday").status_code == 422
+
+
 def test_openapi_documents_stats_and_exports(supervisor: Any) -> None:
     paths = supervisor.get("/api/v1/openapi.json").get_json()["paths"]
     for path in (

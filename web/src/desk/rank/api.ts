@@ -49,9 +49,9 @@ export type UnitLevel = 'communities' | 'streets'
 export const fetchLeague = (level: UnitLevel, period: Period, signal?: AbortSignal) =>
   get<League>(`/stats/${level}`, { from: period.from, to: period.to }, signal)
 
-/** Found vs closed for the last `weeks` ISO weeks, the current one last. */
-export const fetchTrend = (weeks: number, signal?: AbortSignal) =>
-  get<{ weeks: TrendWeek[] }>('/stats/trend', { weeks }, signal).then((r) => r.weeks)
+/** Found vs closed for `weeks` ISO weeks, the one holding the day `to` last. */
+export const fetchTrend = (weeks: number, to: string, signal?: AbortSignal) =>
+  get<{ weeks: TrendWeek[] }>('/stats/trend', { weeks, to }, signal).then((r) => r.weeks)
 
 // ------------------------------------------------------------------ documents
 

@@ -173,12 +173,15 @@ describe('trend weeks', () => {
     expect(span.weeks).toBe(15)
   })
 
-  it('stops at the week of a past period and keeps only the window', () => {
+  it('stops at the week of a past period', () => {
     const span = trendWindow({ from: '2025-12-29', to: '2026-01-04' }, today)
-    expect(span.last).toBe('2025-12-29')
-    expect(span.weeks).toBe(9) // the API counts back from the current week
+    expect(span).toEqual({ weeks: 8, first: '2025-11-10', last: '2025-12-29' }) // counted back from `last`
     const weeks = Array.from({ length: 9 }, (_, i) => ({ from: addDays('2025-11-10', 7 * i) }))
     expect(weeksIn(weeks, span).map((w) => w.from)).toEqual(weeks.slice(0, 8).map((w) => w.from))
+  })
+
+  it('ends this week for a period running into the future', () => {
+    expect(trendWindow({ from: '2026-01-05', to: '2026-01-31' }, today).last).toBe('2026-01-05')
   })
 
   it('asks for 52 weeks at most', () => {

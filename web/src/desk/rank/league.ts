@@ -204,7 +204,7 @@ export const MIN_TREND_WEEKS = 8
 const MAX_TREND_WEEKS = 52
 
 export interface TrendWindow {
-  /** How many weeks to ask for (the API counts back from the current week). */
+  /** How many weeks to ask for, counting back from the week of `last`. */
   weeks: number
   /** Mondays of the first and last week to show. */
   first: Day
@@ -213,17 +213,17 @@ export interface TrendWindow {
 
 /**
  * The weeks for a period: from the week holding `from` (or MIN_TREND_WEEKS back from the
- * week holding `to`, if earlier) to the week holding `to`.
+ * week holding `to`, if earlier) to the week holding `to` (this week at the latest).
  */
 export function trendWindow(period: Period, today: Day): TrendWindow {
   const current = mondayOf(today)
   const last = mondayOf(period.to) > current ? current : mondayOf(period.to)
   const earliest = addDays(last, -7 * (MIN_TREND_WEEKS - 1))
   let first = mondayOf(period.from) < earliest ? mondayOf(period.from) : earliest
-  let weeks = daysBetween(first, current) / 7 + 1
+  let weeks = daysBetween(first, last) / 7 + 1
   if (weeks > MAX_TREND_WEEKS) {
     weeks = MAX_TREND_WEEKS
-    first = addDays(current, -7 * (MAX_TREND_WEEKS - 1))
+    first = addDays(last, -7 * (MAX_TREND_WEEKS - 1))
   }
   return { weeks, first, last }
 }
