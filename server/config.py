@@ -110,6 +110,15 @@ def load_config(root: Path) -> dict[str, Any]:
         "MAP_CLUSTER_THRESHOLD": int(os.environ.get("MAP_CLUSTER_THRESHOLD", "300")),
         # Size of a cluster grid cell on screen, in pixels: 32, 64 or 128 (a power of two).
         "MAP_CLUSTER_CELL_PX": _cell_px(os.environ.get("MAP_CLUSTER_CELL_PX", "64")),
+        # The base map (GET /api/v1/map/config): osm (OpenStreetMap), tianditu (天地图, needs
+        # TIANDITU_KEY) or amap (高德, GCJ-02: the browser shifts what it draws). MAP_TILE_URL, a
+        # Leaflet URL template ({s} {z} {x} {y}), replaces the provider's tiles (an own tile server).
+        "MAP_TILES": os.environ.get("MAP_TILES", "osm"),
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "TIANDITU_KEY": os.environ.get("TIANDITU_KEY", ""),
+        # Where the map opens, "lat,lon" (WGS-84), and at which zoom: the demo city.
+        "MAP_CENTER": os.environ.get("MAP_CENTER", "26.8800,112.5900"),
+        "MAP_ZOOM": int(os.environ.get("MAP_ZOOM", "12")),
         # --- Deadline reminders, escalation and notifications (issue #7) ---
         # Links in outbound messages (WeCom, DingTalk, e-mail) point here.
         "XUNCHA_PUBLIC_URL": os.environ.get("XUNCHA_PUBLIC_URL", "http://127.0.0.1:5000"),

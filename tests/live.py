@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -48,8 +49,19 @@ def web_dist() -> dict[str, str]:
 
 
 @contextmanager
-def live_server(tmp: Path) -> Iterator[str]:
-    """Serve a seeded app; yield its base URL."""
+def live_server(
+    tmp: Path,
+    config: dict[str, Any] | None = None,
+    *,
+    seed_demo: bool = False,
+    prepare: Callable[[], None] | None = None,
+) -> Iterator[str]:
+    """Serve a seeded app; yield its base URL.
+
+    ``config`` adds to (or overrides) the app's settings; ``seed_demo`` adds the demo
+    city's issues (as ``flask seed-demo``); ``prepare`` runs in the app context after
+    the seeding, before the commit (say, to age an issue).
+    """
     with fresh_database(tmp) as database_url:
         app = create_app(
             {
@@ -59,6 +71,7 @@ def live_server(tmp: Path) -> Iterator[str]:
                 "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{tmp / 'photos'}",
                 "XUNCHA_DEMO": True,
                 **web_dist(),
+                **(config or {}),
             }
         )
         with app.app_context():
@@ -69,6 +82,12 @@ def live_server(tmp: Path) -> Iterator[str]:
 
             upgrade()
             seed_reference_data()
+            if seed_demo:
+                from server.demo.issues import seed_demo_issues
+
+                seed_demo_issues()
+            if prepare is not None:
+                prepare()
             db.session.commit()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

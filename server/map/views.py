@@ -1,14 +1,15 @@
-"""HTTP handler for the map: parse, call the operation, answer GeoJSON."""
+"""HTTP handlers for the map: parse, call the operation, answer GeoJSON (and the base map to draw on)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, jsonify
 
 from server.auth.session import require_user
 from server.db import utcnow
 from server.map import bp
 from server.map.operations import map_issues, map_view
 from server.map.schemas import MapArgsSchema
+from server.map.tiles import map_config
 from server.schemas import load_args
 
 
@@ -41,3 +42,26 @@ def issues() -> Response:
     user = require_user()
     collection = map_issues(user, map_view(load_args(MapArgsSchema())), utcnow())
     return current_app.response_class(current_app.json.dumps(collection), mimetype="application/geo+json")
+
+
+@bp.get("/map/config")
+def config() -> Response:
+    """The base map of this deployment.
+    ---
+    get:
+      summary: Which tiles the map draws on, in which datum, and where it starts
+      description: >
+        layers are Leaflet URL templates drawn bottom to top (MAP_TILES: osm, tianditu or
+        amap; MAP_TILE_URL replaces them). datum gcj02 means the tiles are shifted (AMap):
+        draw WGS-84 points shifted to GCJ-02 and shift viewports back before asking
+        /map/issues. center (MAP_CENTER) and zoom (MAP_ZOOM) are where the map opens.
+      responses:
+        200:
+          description: >
+            {provider, datum: wgs84|gcj02, layers: [{url, attribution, subdomains, max_zoom}],
+            center: {lat, lon}, zoom}
+        401: {description: not logged in}
+        503: {description: the map settings are wrong (say, tianditu without TIANDITU_KEY)}
+    """
+    require_user()
+    return jsonify(map_config(current_app.config))

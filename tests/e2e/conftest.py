@@ -7,7 +7,9 @@ they always run.
 
 from __future__ import annotations
 
+import io
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,3 +108,121 @@ def shot(page: Any, name: str) -> None:
     """Save a screenshot as a test artifact (test-artifacts/e2e/NAME.png)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# ------------------------------------------------------------------ the supervisor's desk (issue #6)
+
+DESKTOP = {"viewport": {"width": 1440, "height": 900}, "device_scale_factor": 1}
+# Map tiles come from here in browser tests: the `desk` fixture answers it with a local PNG,
+# so no test ever asks a real tile server.
+TEST_TILE_URL = "http://tiles.xuncha.test/{z}/{x}/{y}.png"
+# The overdue 违规搭棚 in 金龙社区 that `demo_server` makes sure of.
+OVERDUE_SHED = {"location_text": "金龙小区9栋东侧", "description": "违规搭建彩钢雨棚"}
+
+
+def ensure_overdue_shed_in_jinlong() -> None:
+    """At least one overdue 违规搭棚 in 金龙社区: the demo seed's own may all be in time."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from server.auth.models import User
+    from server.categories.models import Category
+    from server.db import utcnow
+    from server.demo.issues import _age, demo_photo
+    from server.extensions import db
+    from server.issues.models import Issue
+    from server.issues.operations import NewIssue, create_issue
+    from server.orgs.models import OrgUnit
+    from server.photos.operations import create_photo
+
+    now = utcnow()
+    jinlong = db.session.scalars(select(OrgUnit).where(OrgUnit.code == "jinlong")).one()
+    shed = db.session.scalars(select(Category).where(Category.code == "illegal_shed")).one()
+    overdue = select(Issue.id).where(
+        Issue.community_id == jinlong.id,
+        Issue.category_id == shed.id,
+        Issue.status == "assigned",
+        Issue.deadline_at < now,
+    )
+    if db.session.scalar(overdue.limit(1)) is not None:
+        return
+    inspector = db.session.scalars(select(User).where(User.username == "inspector")).one()
+    photo, _ = create_photo(inspector, demo_photo(606, "illegal_shed"), kind="before", client_id=None)
+    new = NewIssue(
+        client_id=str(uuid.uuid4()),
+        category="illegal_shed",
+        photo_ids=[photo.public_id],
+        lat=JINLONG["latitude"],
+        lon=JINLONG["longitude"],
+        accuracy_m=6.0,
+        **OVERDUE_SHED,
+    )
+    issue, _ = create_issue(inspector, new)
+    assert issue.community_id == jinlong.id
+    assert issue.deadline_at is not None
+    _age(issue, days=(issue.deadline_at - now + timedelta(days=1)).total_seconds() / 86400)
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[str]:
+    """A fresh server with the demo city and its issues (flask seed-demo), one overdue
+    违规搭棚 in 金龙社区 for sure, and map tiles from TEST_TILE_URL."""
+    config = {"MAP_TILE_URL": TEST_TILE_URL}
+    with live_server(tmp_path, config, seed_demo=True, prepare=ensure_overdue_shed_in_jinlong) as base:
+        yield base
+
+
+def tile_png() -> bytes:
+    """A plain 256 px tile."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (233, 237, 242)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def desk(browser: Any, demo_server: str) -> Iterator[Any]:
+    """desk("supervisor") → a logged-in page at a desktop's size (1440×900) on the demo city.
+
+    Tiles are answered locally; any other request that leaves 127.0.0.1 is refused and kept
+    in ``page.outside_requests``.
+    """
+    contexts: list[Any] = []
+    png = tile_png()
+
+    def _open(username: str | None = None, **options: Any) -> Any:
+        settings = {**DESKTOP, "locale": "zh-CN", "base_url": demo_server, "service_workers": "block", **options}
+        context = browser.new_context(**settings)
+        contexts.append(context)
+        outside: list[str] = []
+        tiles: list[str] = []
+
+        def refuse_outside(route: Any) -> None:
+            if route.request.url.startswith(demo_server):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        def serve_tile(route: Any) -> None:
+            tiles.append(route.request.url)
+            route.fulfill(status=200, content_type="image/png", body=png)
+
+        context.route("**/*", refuse_outside)
+        context.route("http://tiles.xuncha.test/**", serve_tile)  # registered last: asked first
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.console_errors = errors  # type: ignore[attr-defined]
+        page.outside_requests = outside  # type: ignore[attr-defined]
+        page.tile_requests = tiles  # type: ignore[attr-defined]
+        if username:
+            log_in(page, username)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

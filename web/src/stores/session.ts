@@ -20,6 +20,15 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   street_staff: '/issues',
 }
 
+/** At a desk (a wide screen), whoever sits at the supervisor's desk starts on its map. */
+export const DESK_HOME = '/desk/map'
+const DESK_ROLES: Role[] = ['supervisor', 'admin', 'street_staff']
+const DESK_SCREEN = '(min-width: 1024px)'
+
+export function homeFor(role: Role, wideScreen = typeof window !== 'undefined' && !!window.matchMedia?.(DESK_SCREEN).matches): string {
+  return wideScreen && DESK_ROLES.includes(role) ? DESK_HOME : HOME_BY_ROLE[role]
+}
+
 function loadCachedUser(): User | null {
   try {
     const raw = localStorage.getItem(USER_KEY)
@@ -47,7 +56,7 @@ export const useSessionStore = defineStore('session', () => {
   let restoring: Promise<void> | null = null
 
   const role = computed<Role | null>(() => user.value?.role ?? null)
-  const home = computed(() => (role.value ? HOME_BY_ROLE[role.value] : '/login'))
+  const home = computed(() => (role.value ? homeFor(role.value) : '/login'))
 
   function set(u: User | null, token: string | null): void {
     user.value = u
