@@ -129,7 +129,7 @@ def time_queries(runs: int) -> dict[str, str]:
     from server.map.counts import OPEN_STATUSES
     from server.map.geo import KEY_ZOOM, TileRect, cover, shifted
     from server.map.operations import grid_level
-    from server.map.queries import MapFilters, in_viewport, key_ranges
+    from server.map.queries import MapFilters, in_viewport, issue_criteria, key_ranges
     from server.map.scope import scope_of
     from server.map.seed import box
 
@@ -148,7 +148,8 @@ def time_queries(runs: int) -> dict[str, str]:
         lat, lon = rnd.uniform(min_lat + 0.01, max_lat - 0.01), rnd.uniform(min_lon + 0.01, max_lon - 0.01)
         dlat, dlon = 0.5 / 111.32, 0.5 / (111.32 * 0.891)
         boxes.append((lon - dlon, lat - dlat, lon + dlon, lat + dlat))
-    base = scope.visible.with_only_columns(Issue.id, Issue.lat, Issue.lon).where(Issue.status.in_(OPEN_STATUSES))
+    # The map's own criteria (its scope, its status filter); both viewport queries share them.
+    base = scope.issues().with_only_columns(Issue.id, Issue.lat, Issue.lon).where(*issue_criteria(filters, now))
 
     def geokey_query(bbox: tuple[float, float, float, float]) -> Any:
         return in_viewport(base, bbox)  # the map's own viewport query

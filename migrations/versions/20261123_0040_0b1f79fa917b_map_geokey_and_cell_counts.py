@@ -38,15 +38,16 @@ depends_on = None
 KEY_ZOOM = 26
 LEVELS = range(8, 18)
 OPEN = ("reported", "assigned", "rectified")
+MAP_COLUMNS = ["geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id"]
+OPEN_ONLY = sa.text("status IN ('reported', 'assigned', 'rectified')")  # the partial index's rows
 
 
 def upgrade():
     with op.batch_alter_table("issues") as batch_op:
         batch_op.add_column(sa.Column("geokey", sa.BigInteger(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_issues_geokey"), MAP_COLUMNS, unique=False)
         batch_op.create_index(
-            batch_op.f("ix_issues_geokey"),
-            ["geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id"],
-            unique=False,
+            batch_op.f("ix_issues_geokey_open"), MAP_COLUMNS, unique=False, postgresql_where=OPEN_ONLY, sqlite_where=OPEN_ONLY
         )
     op.create_table(
         "map_cells",
@@ -83,6 +84,7 @@ def downgrade():
     op.drop_table("map_dues")
     op.drop_table("map_cells")
     with op.batch_alter_table("issues") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_issues_geokey_open"))
         batch_op.drop_index(batch_op.f("ix_issues_geokey"))
         batch_op.drop_column("geokey")
 

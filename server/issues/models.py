@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -31,6 +31,10 @@ _STATUS_INVARIANTS = {
 }
 
 
+_MAP_COLUMNS = ("geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id")
+_OPEN = text("status IN ('reported', 'assigned', 'rectified')")  # written as server/map/queries.py writes it
+
+
 class Issue(BaseModel):
     __tablename__ = "issues"
     __table_args__ = (
@@ -40,10 +44,9 @@ class Issue(BaseModel):
         Index("ix_issues_lat_lon", "lat", "lon"),
         # The map's viewport index (server/map/): key ranges first, then what the map filters, sums
         # and selects on, so that a viewport is read from the index alone (index-only on PostgreSQL).
-        Index(
-            "ix_issues_geokey",
-            *("geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id"),
-        ),
+        Index("ix_issues_geokey", *_MAP_COLUMNS),
+        # The same for the open issues only, which the map shows by default: half the entries to read.
+        Index("ix_issues_geokey_open", *_MAP_COLUMNS, postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
