@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, case, func, or_, select, true, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from server.categories.models import Category
 from server.extensions import db
@@ -44,7 +45,9 @@ def overdue_at(now: datetime) -> ColumnElement[bool]:
 def issue_criteria(filters: MapFilters, now: datetime) -> list[ColumnElement[bool]]:
     # The statuses are written into the SQL (checked values of an enum, never the client's text), so
     # that PostgreSQL and SQLite can see that ix_issues_geokey_open holds every row asked for.
-    statuses = bindparam("map_statuses", list(filters.statuses), expanding=True, literal_execute=True, unique=True)
+    statuses: BindParameter[list[str]] = bindparam(
+        "map_statuses", list(filters.statuses), expanding=True, literal_execute=True, unique=True
+    )
     criteria: list[ColumnElement[bool]] = [Issue.status.in_(statuses)]
     if filters.category_ids is not None:
         criteria.append(Issue.category_id.in_(filters.category_ids))
