@@ -216,7 +216,8 @@ def _due_this_hour(
     start = datetime.fromtimestamp(due_hour(now) * HOUR, UTC)
     cell = shifted(Issue.geokey, 2 * (KEY_ZOOM - level))
     return (
-        scope.issues().with_only_columns(_kind(_OVERDUE), cell, func.count(), func.sum(Issue.lat), func.sum(Issue.lon))
+        scope.issues()
+        .with_only_columns(_kind(_OVERDUE), cell, func.count(), func.sum(Issue.lat), func.sum(Issue.lon))
         .where(
             scope.counted(),
             Issue.status == Status.ASSIGNED,
