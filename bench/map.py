@@ -357,12 +357,13 @@ def print_table(results: dict[str, dict[str, str]], issues: int) -> None:
     print(f"Map benchmark: {issues:,} issues over 30 x 30 km around 26.9N 112.6E, as the city supervisor")
     print(f"(anchors from issue #6: viewport {ANCHORS['viewport']}; whole city {ANCHORS['city']})")
     print()
-    print(f"{'':52}" + "".join(f"{n:>44}" for n in names))
+    print(f"{'':52}" + "".join(f"{n:>45}" for n in names))
     for label, key in ROWS:
         if key is None:
             print(label)
             continue
-        print(f"{label:52}" + "".join(f"{results[n].get(key, '-'):>44}" for n in names))
+        # A cell wider than its column still gets a space before it.
+        print(f"{label:52}" + "".join(f"{results[n].get(key, '-'):>44}".rjust(45) for n in names))
 
 
 if __name__ == "__main__":
