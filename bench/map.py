@@ -363,7 +363,7 @@ def print_table(results: dict[str, dict[str, str]], issues: int) -> None:
             print(label)
             continue
         # A cell wider than its column still gets a space before it.
-        print(f"{label:52}" + "".join(f"{results[n].get(key, '-'):>44}".rjust(45) for n in names))
+        print(f"{label:52}" + "".join(f" {results[n].get(key, '-'):>44}" for n in names))
 
 
 if __name__ == "__main__":
