@@ -25,6 +25,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.issues.models import Issue
 from server.issues.operations import NewIssue, create_issue
+from server.notifications.background import stop_background
 from server.notifications.models import Notification, NotificationDelivery
 from server.notifications.operations import add_channel
 from server.notifications.tick import TickReport, run_tick
@@ -59,6 +60,7 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
         try:
             yield app
         finally:
+            stop_background(app)  # a delivery still waiting on a slow robot holds a connection
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
