@@ -4,18 +4,11 @@
 // datum: the API's WGS-84 is shifted to GCJ-02 for AMap tiles, and viewports are shifted back.
 import L from 'leaflet'
 import 'leaflet/dist/leaflet.css'
-import type { Community, Status } from '@/api/types'
+import type { Community } from '@/api/types'
 import { type BBox, type ClusterProps, type IssueProps, type MapConfig, type MapFeature, isCluster } from './api'
+import { OVERDUE_COLOUR, STATUS_COLOURS } from './colours'
 import { bboxFromMap, datumFor } from './coords'
 
-export const STATUS_COLOURS: Record<Status, string> = {
-  reported: '#b25600',
-  assigned: '#1a5fb4',
-  rectified: '#157a3e',
-  closed: '#5c6470',
-  cancelled: '#9aa1ab',
-}
-export const OVERDUE_COLOUR = '#c8161d'
 
 export interface DeskMapOptions {
   config: MapConfig
