@@ -364,6 +364,33 @@ def print_table(results: dict[str, dict[str, str]], issues: int) -> None:
             continue
         # A cell wider than its column still gets a space before it.
         print(f"{label:52}" + "".join(f" {results[n].get(key, '-'):>44}" for n in names))
+    print_goals(results, issues)
+
+
+VIEWPORT_GOAL_MS = 0.79  # the geohash-prefix anchor
+CITY_GOAL_SPEED_UP = 6  # × the best GROUP BY of the same run
+
+
+def print_goals(results: dict[str, dict[str, str]], issues: int) -> None:
+    """The goals of issue #6, per database: met or not, from the figures above."""
+    print()
+    fewer = "" if issues >= 1_000_000 else "; this run has fewer"
+    print(f"Goals of issue #6 (set for 1,000,000 issues{fewer}):")
+    for name, r in results.items():
+        if "viewport geokey sql" not in r:
+            continue
+        viewport = _parse_ms(r["viewport geokey sql"]) * 1000
+        speed_up = _parse_ms(r["city group by"]) / _parse_ms(r["city counts"])
+        print(
+            f"  {name}: viewport {viewport:.2f} ms (goal ≤ {VIEWPORT_GOAL_MS} ms) "
+            f"{_mark(viewport <= VIEWPORT_GOAL_MS)}; "
+            f"whole city {speed_up:.1f}× the best GROUP BY (goal ≥ {CITY_GOAL_SPEED_UP}×) "
+            f"{_mark(speed_up >= CITY_GOAL_SPEED_UP)}"
+        )
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
 
 
 if __name__ == "__main__":
