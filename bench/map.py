@@ -125,8 +125,8 @@ def time_queries(runs: int) -> dict[str, str]:
     from server.db import utcnow
     from server.extensions import db
     from server.issues.models import Issue
+    from server.issues.states import OPEN_STATUSES
     from server.map.clusters import grid_from_counts
-    from server.map.counts import OPEN_STATUSES
     from server.map.geo import KEY_ZOOM, TileRect, cover, shifted
     from server.map.operations import grid_level
     from server.map.queries import MapFilters, in_viewport, issue_criteria, key_ranges

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -48,6 +49,54 @@ def web_dist() -> dict[str, str]:
     return {"WEB_DIST_DIR": path} if path else {}
 
 
+def prepare_database(app: Flask, *, seed_demo: bool = False, prepare: Callable[[], None] | None = None) -> None:
+    """Migrate a fresh database and seed the demo city's reference data (and, if asked, its issues)."""
+    from flask_migrate import upgrade
+
+    from server.demo.seed import seed_reference_data
+    from server.extensions import db
+
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        if seed_demo:
+            from server.demo.issues import seed_demo_issues
+
+            seed_demo_issues()
+        if prepare is not None:
+            prepare()
+        db.session.commit()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """A threaded WSGI server for ``app`` on 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def close_app(app: Flask) -> None:
+    """Let go of everything an app holds on its database, before the database is dropped.
+
+    The delivery pool first: a delivery still running (say, on a slow robot) holds a
+    connection, which would be finalised, with a ResourceWarning, in some later test.
+    """
+    from server.extensions import db
+    from server.notifications.background import stop_background
+
+    stop_background(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @contextmanager
 def live_server(
     tmp: Path,
@@ -74,35 +123,9 @@ def live_server(
                 **(config or {}),
             }
         )
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            from server.demo.seed import seed_reference_data
-            from server.extensions import db
-
-            upgrade()
-            seed_reference_data()
-            if seed_demo:
-                from server.demo.issues import seed_demo_issues
-
-                seed_demo_issues()
-            if prepare is not None:
-                prepare()
-            db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+        prepare_database(app, seed_demo=seed_demo, prepare=prepare)
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            with serving(app) as base:
+                yield base
         finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            from server.notifications.background import stop_background
-
-            stop_background(app)  # a delivery still running would hold a connection past dispose()
-            with app.app_context():
-                from server.extensions import db
-
-                db.session.remove()
-                db.engine.dispose()
+            close_app(app)

@@ -12,7 +12,7 @@ from server.auth.models import User
 from server.categories.models import Category
 from server.db import UTCDateTime, one_of, utcnow
 from server.extensions import BaseModel
-from server.issues.states import Action, Status
+from server.issues.states import OPEN_STATUSES, Action, Status
 from server.orgs.models import OrgUnit
 
 # Invariants tying columns to the status, enforced by the database itself.
@@ -32,7 +32,8 @@ _STATUS_INVARIANTS = {
 
 
 _MAP_COLUMNS = ("geokey", "status", "category_id", "community_id", "deadline_at", "lat", "lon", "reporter_id", "id")
-_OPEN = text("status IN ('reported', 'assigned', 'rectified')")  # written as server/map/queries.py writes it
+# Written as server/map/queries.py writes its statuses, so that both databases see the index applies.
+_OPEN = text(f"status IN ({', '.join(repr(s.value) for s in OPEN_STATUSES)})")
 
 
 class Issue(BaseModel):

@@ -15,7 +15,7 @@ from server.errors import ValidationFailed
 from server.extensions import db
 from server.issues.access import visible_issues
 from server.issues.models import Issue
-from server.issues.states import Status
+from server.issues.states import OPEN_STATUSES, Status
 
 _METRES_PER_DEGREE = 111_320.0
 
@@ -54,7 +54,7 @@ def nearby_issues(
         Issue.lat.between(lat - dlat, lat + dlat),
         Issue.lon.between(lon - dlon, lon + dlon),
         or_(
-            Issue.status.in_([Status.REPORTED, Status.ASSIGNED, Status.RECTIFIED]),
+            Issue.status.in_(OPEN_STATUSES),
             (Issue.status == Status.CLOSED) & (Issue.closed_at >= closed_since),
         ),
     )

@@ -28,6 +28,10 @@ class Status(StrEnum):
     CANCELLED = "cancelled"  # 已撤销
 
 
+# Not yet 办结 or 撤销: what the map, the duplicate check and the reports call "open".
+OPEN_STATUSES: tuple[Status, ...] = (Status.REPORTED, Status.ASSIGNED, Status.RECTIFIED)
+
+
 class Action(StrEnum):
     REPORT = "report"  # the creating event, not a transition clients ask for
     DISPATCH = "dispatch"
@@ -115,14 +119,14 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.DISPUTE, {Status.ASSIGNED}, Status.REPORTED, _STAFF, {Need.NOTE}),
         _t(
             Action.CANCEL,
-            {Status.REPORTED, Status.ASSIGNED, Status.RECTIFIED},
+            set(OPEN_STATUSES),
             Status.CANCELLED,
             _CHECKERS,
             {Need.NOTE},
         ),
         _t(
             Action.SAME_PROBLEM,
-            {Status.REPORTED, Status.ASSIGNED, Status.RECTIFIED},
+            set(OPEN_STATUSES),
             None,
             _CHECKERS,
             {Need.BEFORE_PHOTOS},

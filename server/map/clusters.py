@@ -27,8 +27,8 @@ from sqlalchemy import ColumnElement, Integer, func, literal_column, or_, select
 
 from server.extensions import db
 from server.issues.models import Issue
-from server.issues.states import Status
-from server.map.counts import HOUR, MAX_LEVEL, MIN_LEVEL, OPEN_STATUSES, due_hour
+from server.issues.states import OPEN_STATUSES, Status
+from server.map.counts import HOUR, MAX_LEVEL, MIN_LEVEL, due_hour
 from server.map.geo import KEY_ZOOM, BBox, TileRect, cell_bounds, cover, shifted
 from server.map.models import ALL_CATEGORIES, PAST_HOUR, MapCell, MapDue
 from server.map.queries import CELL_RANGES, MapFilters, cells_by_group_by, issue_criteria, issue_points, key_ranges

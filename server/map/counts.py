@@ -42,11 +42,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
 from server.issues.models import Issue
-from server.issues.states import Status
+from server.issues.states import OPEN_STATUSES, Status
 from server.map.geo import KEY_ZOOM, geokey, shifted
 from server.map.models import ALL_CATEGORIES, NO_COMMUNITY, PAST_HOUR, MapCell, MapDue
 
-OPEN_STATUSES = (Status.REPORTED.value, Status.ASSIGNED.value, Status.RECTIFIED.value)
 # Levels of the cluster grid kept as counts: Leaflet zooms 6 to 15 with 64 px cells.
 MIN_LEVEL = 8
 MAX_LEVEL = 17

@@ -20,11 +20,11 @@ from server.auth.models import User
 from server.categories.models import Category
 from server.errors import ValidationFailed
 from server.extensions import db
-from server.issues.states import Status
+from server.issues.states import OPEN_STATUSES, Status
 from server.map.clusters import Cluster, counts_can_answer, grid_by_group_by, grid_from_counts
 from server.map.counts import compact, due_hour
 from server.map.geo import BBox, zoom_for
-from server.map.queries import OPEN_STATUSES, MapFilters, count_in_viewport, single_issues
+from server.map.queries import MapFilters, count_in_viewport, single_issues
 from server.map.schemas import cluster_feature, is_overdue, issue_feature
 from server.map.scope import Scope, scope_of
 from server.photos.models import Photo

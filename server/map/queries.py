@@ -18,8 +18,7 @@ from sqlalchemy.sql.elements import BindParameter
 from server.categories.models import Category
 from server.extensions import db
 from server.issues.models import Issue
-from server.issues.states import Status
-from server.map.counts import OPEN_STATUSES
+from server.issues.states import OPEN_STATUSES, Status
 from server.map.geo import KEY_ZOOM, BBox, cover, shifted
 from server.map.scope import Scope
 from server.orgs.models import OrgUnit

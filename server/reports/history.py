@@ -31,11 +31,10 @@ from server.auth.models import User
 from server.extensions import db
 from server.issues.access import visible_issues
 from server.issues.models import Issue, IssueEvent
-from server.issues.states import Action, Status
+from server.issues.states import OPEN_STATUSES, Action, Status
 
 # Offline actions carry the phone's time, a little ahead or behind the server's.
 _CLOCK_SLACK = timedelta(days=1)
-_OPEN = (Status.REPORTED, Status.ASSIGNED, Status.RECTIFIED)
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def relevant_issue_ids(user: User, since: datetime) -> Select[Any]:
     margin = since - _CLOCK_SLACK
     return (
         visible_issues(user)
-        .where(or_(Issue.status.in_(_OPEN), Issue.updated_at >= margin, Issue.deadline_at >= margin))
+        .where(or_(Issue.status.in_(OPEN_STATUSES), Issue.updated_at >= margin, Issue.deadline_at >= margin))
         .with_only_columns(Issue.id)
     )
 

@@ -82,11 +82,7 @@ def phone(browser: Any, server: str) -> Iterator[Any]:
         }
         context = browser.new_context(**settings)
         contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.console_errors = errors  # type: ignore[attr-defined]
+        page = watched_page(context)
         if username:
             log_in(page, username)
         return page
@@ -94,6 +90,16 @@ def phone(browser: Any, server: str) -> Iterator[Any]:
     yield _open
     for context in contexts:
         context.close()
+
+
+def watched_page(context: Any) -> Any:
+    """A new page whose uncaught errors and console errors collect in ``page.console_errors``."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors
+    return page
 
 
 def log_in(page: Any, username: str, password: str = "demo1234") -> None:
@@ -212,11 +218,7 @@ def desk(browser: Any, demo_server: str) -> Iterator[Any]:
 
         context.route("**/*", refuse_outside)
         context.route("http://tiles.xuncha.test/**", serve_tile)  # registered last: asked first
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.console_errors = errors  # type: ignore[attr-defined]
+        page = watched_page(context)
         page.outside_requests = outside  # type: ignore[attr-defined]
         page.tile_requests = tiles  # type: ignore[attr-defined]
         if username:

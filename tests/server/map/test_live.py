@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import io
-import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
 from server import create_app
-from tests.live import fresh_database
+from tests.live import close_app, fresh_database, prepare_database, serving
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
@@ -35,18 +31,6 @@ def _app(url: str, tmp: Path) -> Flask:
             "MAP_CLUSTER_THRESHOLD": 0,  # always clusters: the counts answer
         }
     )
-
-
-@contextmanager
-def _serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def _login(base: str, username: str) -> requests.Session:
@@ -76,16 +60,8 @@ def _report(base: str, session: requests.Session, photo: bytes, i: int) -> dict[
 def test_two_processes_write_at_once_and_read_the_same_counts(tmp_path: Path, small_jpeg: Any) -> None:
     with fresh_database(tmp_path) as url:
         first, second = _app(url, tmp_path), _app(url, tmp_path)
-        with first.app_context():
-            from flask_migrate import upgrade
-
-            from server.demo.seed import seed_reference_data
-            from server.extensions import db
-
-            upgrade()
-            seed_reference_data()
-            db.session.commit()
-        with _serving(first) as a, _serving(second) as b:
+        prepare_database(first)
+        with serving(first) as a, serving(second) as b:
             inspectors = {a: _login(a, "inspector"), b: _login(b, "inspector")}
             jobs = [(a if i % 2 else b, i) for i in range(16)]
             with ThreadPoolExecutor(max_workers=8) as pool:
@@ -105,12 +81,10 @@ def test_two_processes_write_at_once_and_read_the_same_counts(tmp_path: Path, sm
         assert metas[0] == metas[1]
         assert (metas[0]["mode"], metas[0]["total"]) == ("clusters", 10)
         with first.app_context():
+            from server.extensions import db
             from tests.server.map.helpers import assert_counts_match_issues
 
             assert_counts_match_issues()
             db.session.rollback()
-            db.session.remove()
-            db.engine.dispose()
-        with second.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(first)
+        close_app(second)

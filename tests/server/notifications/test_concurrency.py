@@ -25,12 +25,11 @@ from server.auth.models import User
 from server.extensions import db
 from server.issues.models import Issue
 from server.issues.operations import NewIssue, create_issue
-from server.notifications.background import stop_background
 from server.notifications.models import Notification, NotificationDelivery
 from server.notifications.operations import add_channel
 from server.notifications.tick import TickReport, run_tick
 from server.orgs.models import OrgUnit
-from tests.live import fresh_database
+from tests.live import close_app, fresh_database, prepare_database
 from tests.server.notifications.helpers import Receiver
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -49,21 +48,11 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
                 "NOTIFY_DELIVERY": "tick",
             }
         )
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            from server.demo.seed import seed_reference_data
-
-            upgrade()
-            seed_reference_data()
-            db.session.commit()
+        prepare_database(app)
         try:
             yield app
         finally:
-            stop_background(app)  # a delivery still waiting on a slow robot holds a connection
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            close_app(app)
 
 
 def _setup(app: Flask, receiver_url: str) -> datetime:
